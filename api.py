@@ -1,0 +1,76 @@
+"""flask-smorest wiring: problem+json for every error, 400 for validation, one Blueprint."""
+import http
+import json
+import sqlite3
+
+import flask_smorest
+from flask_smorest.utils import prepare_response
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from problems import (PROBLEM_CONTENT_TYPE, ProblemSchema, from_database_error,
+                      from_http_exception)
+
+BASE_PATH = "/umbraco/ai/management/api/v1"
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JsonBodyParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        # Reading the body first makes an oversized one a 413 before its type is looked at.
+        try:
+            data = req.get_data(cache=True)
+        except RequestEntityTooLarge as exc:
+            abort(413, exc=exc, detail=f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+        if not core.is_json(req.mimetype):
+            abort(415, detail="The request body must be JSON: send Content-Type: application/json.")
+        try:
+            return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        except (UnicodeDecodeError, ValueError) as exc:
+            abort(400, exc=exc, detail=f"The request body is not valid JSON: {exc}")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+    def problems(self, *statuses):
+        """Document error responses (as the Api's problem+json components) on a view."""
+        def decorator(func):
+            for status in reversed(statuses):
+                func = self.alt_response(status, response=http.HTTPStatus(status).name)(func)
+            return func
+        return decorator
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(sqlite3.Error, from_database_error)
+
+    def handle_http_exception(self, error):
+        return from_http_exception(error)
+
+    def _register_responses(self):
+        # flask-smorest documents errors as application/json; ours are problem+json.
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any other error", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+blp = Blueprint("management", __name__, url_prefix=BASE_PATH,
+                description="Umbraco.AI Management API: connections, providers and profiles")
