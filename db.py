@@ -12,6 +12,7 @@ import sqlite3
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 5
@@ -114,6 +115,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Drop every table and create an empty database."""
     apply_schema(get_db(), drop_first=True)

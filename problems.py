@@ -7,18 +7,18 @@ from flask import current_app, jsonify
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-# The `type` URIs the contract (and ASP.NET, which Umbraco.AI runs on) uses.
-_RFC_SECTIONS = {
-    400: "rfc7231#section-6.5.1",
-    401: "rfc7235#section-3.1",
-    404: "rfc7231#section-6.5.4",
-    405: "rfc7231#section-6.5.5",
-    409: "rfc7231#section-6.5.8",
-    412: "rfc7232#section-4.2",
-    413: "rfc7231#section-6.5.11",
-    415: "rfc7231#section-6.5.13",
-    500: "rfc7231#section-6.6.1",
-    503: "rfc7231#section-6.6.4",
+# The contract's `type` and `title` for each status (ASP.NET's, which Umbraco.AI runs on).
+_TYPES = {
+    400: ("rfc7231#section-6.5.1", "Bad Request"),
+    401: ("rfc7235#section-3.1", "Unauthorized"),
+    404: ("rfc7231#section-6.5.4", "Not Found"),
+    405: ("rfc7231#section-6.5.5", "Method Not Allowed"),
+    409: ("rfc7231#section-6.5.8", "Conflict"),
+    412: ("rfc7232#section-4.2", "Precondition Failed"),
+    413: ("rfc7231#section-6.5.11", "Payload Too Large"),
+    415: ("rfc7231#section-6.5.13", "Unsupported Media Type"),
+    500: ("rfc7231#section-6.6.1", "Internal Server Error"),
+    503: ("rfc7231#section-6.6.4", "Service Unavailable"),
 }
 
 # Members the error handler reads from `abort(...)` data; the rest go into the body.
@@ -51,9 +51,14 @@ class ConflictProblemSchema(ProblemSchema):
 
 
 def problem_body(status, detail, **extra):
+    if status in _TYPES:
+        section, title = _TYPES[status]
+        problem_type = f"https://tools.ietf.org/html/{section}"
+    else:  # RFC 9457: a problem with no more specific type than its status
+        problem_type, title = "about:blank", http.HTTPStatus(status).phrase
     return {
-        "type": f"https://tools.ietf.org/html/{_RFC_SECTIONS.get(status, _RFC_SECTIONS[500])}",
-        "title": http.HTTPStatus(status).phrase,
+        "type": problem_type,
+        "title": title,
         "status": status,
         "detail": detail,
         **extra,
