@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import flask_smorest
+from flask import current_app, request
 from flask_smorest.utils import prepare_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort
@@ -70,6 +71,31 @@ class Api(flask_smorest.Api):
         response = {"description": "Any other error", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+ETAG_HEADER = {"ETag": {"description": 'The resource\'s version, quoted: `"3"`',
+                        "schema": {"type": "string"}}}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": 'Act only if the current ETag (`"<version>"`) is listed, or `*`'}
+TIMESTAMP = {"format": "date-time", "example": "2024-01-15T10:30:00Z"}
+
+
+def with_etag(resource, status=200, **headers):
+    """A view's return value: the resource, its status, and `ETag: "<version>"`."""
+    return resource, status, {"ETag": f'"{resource["version"]}"', **headers}
+
+
+def check_if_match(resource):
+    """412 unless If-Match is absent, `*`, or lists the strong tag of the current version."""
+    if "If-Match" in request.headers and not request.if_match.contains(str(resource["version"])):
+        abort(412, detail=f"If-Match does not match the current ETag "
+                          f"\"{resource['version']}\"; nothing was changed.")
+
+
+def empty_ok():
+    response = current_app.response_class(status=200)
+    del response.headers["Content-Type"]  # no body, so no type (as Umbraco answers)
+    return response
 
 
 blp = Blueprint("management", __name__, url_prefix=BASE_PATH,

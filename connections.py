@@ -1,22 +1,15 @@
 """The connection resource: the seed's DELETE and everything that makes it usable."""
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
 
 import connection_store as store
-from api import blp
+from api import ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok, with_etag
 from db import get_db, transaction
 from providers import CAPABILITIES, PROVIDERS, mask, providers_with, settings_errors
 from schemas import (PageQuerySchema, RequestSchema, StrictBoolean, alias_field, ma,
                      name_field, parse_guid)
-
-ETAG_HEADER = {"ETag": {"description": 'The connection\'s version, quoted: `"3"`',
-                        "schema": {"type": "string"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": 'Act only if the connection\'s ETag (`"<version>"`) is listed, or `*`'}
-TIMESTAMP = {"format": "date-time", "example": "2024-01-15T10:30:00Z"}
-
 
 class MaskedSettings(fields.Dict):
     """Every setting of the provider, secrets masked: no response can show a stored key."""
@@ -94,10 +87,6 @@ def connection_location(connection_id):
     return url_for("management.ConnectionById", id=connection_id)
 
 
-def with_etag(connection, status=200, **headers):
-    return connection, status, {"ETag": f'"{connection["version"]}"', **headers}
-
-
 def require_guid(segment):
     connection_id = parse_guid(segment)
     if connection_id is None:
@@ -109,12 +98,6 @@ def require_guid(segment):
 def not_found(connection_id):
     # The seed's 404, to the letter: exactly type, title, status and detail.
     abort(404, detail=f"Connection with ID '{connection_id}' not found")
-
-
-def check_if_match(connection):
-    if "If-Match" in request.headers and not request.if_match.contains(str(connection["version"])):
-        abort(412, detail=f"If-Match does not match the connection's current ETag "
-                          f"\"{connection['version']}\"; nothing was changed.")
 
 
 @blp.route("/connections")
@@ -194,9 +177,7 @@ class ConnectionById(MethodView):
             current = store.find(db, connection_id=connection_id) or not_found(connection_id)
             check_if_match(current)
             store.delete(db, connection_id)
-        response = current_app.response_class(status=200)
-        del response.headers["Content-Type"]  # no body, so no type (as Umbraco answers)
-        return response
+        return empty_ok()
 
 
 def reject_read_only_changes(changes, current):
