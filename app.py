@@ -29,6 +29,7 @@ def create_app(test_config=None):
     db.init_app(app)
     # Imported for their routes on the one management Blueprint.
     import connections  # noqa: F401
+    import profiles  # noqa: F401
     import providers  # noqa: F401
     api = Api(app)
     api.register_blueprint(blp)

@@ -1,15 +1,23 @@
 """The connection resource: the seed's DELETE and everything that makes it usable."""
+import sqlite3
+
 from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields, validate
 
 import connection_store as store
+import profile_store
 from api import ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok, with_etag
 from db import get_db, transaction
-from providers import CAPABILITIES, PROVIDERS, mask, providers_with, settings_errors
+from providers import CAPABILITIES, PROVIDERS, Capability, mask, providers_with, settings_errors
+from problems import PROBLEM_CONTENT_TYPE, ConflictProblemSchema
 from schemas import (PageQuerySchema, RequestSchema, StrictBoolean, alias_field, ma,
                      name_field, parse_guid)
+
+# A 409 lists the profiles in the way; past this many it lists the first ones and counts all.
+IN_USE_LISTED = 100
+
 
 class MaskedSettings(fields.Dict):
     """Every setting of the provider, secrets masked: no response can show a stored key."""
@@ -71,11 +79,7 @@ class ConnectionUpdateSchema(RequestSchema):
 
 class ConnectionQuerySchema(PageQuerySchema):
     providerId = fields.String(validate=validate.Length(min=1, error="Provider ID must not be empty."))
-    capability = fields.String(validate=lambda c: c.title() in CAPABILITIES or _bad_capability(c))
-
-
-def _bad_capability(value):
-    raise ma.ValidationError(f"Capability must be one of {', '.join(CAPABILITIES)}.")
+    capability = Capability(metadata={"enum": list(CAPABILITIES)})
 
 
 class ExistsQuerySchema(RequestSchema):
@@ -111,7 +115,7 @@ class Connections(MethodView):
             items, total = store.page(
                 db, skip=query["skip"], take=query["take"], name_filter=query.get("filter"),
                 provider_id=query.get("providerId"),
-                provider_ids=providers_with(query["capability"].title())
+                provider_ids=providers_with(query["capability"])
                 if "capability" in query else None)
         return {"items": items, "total": total}
 
@@ -168,16 +172,34 @@ class ConnectionById(MethodView):
         return with_etag(connection)
 
     @blp.response(200, description="Deleted; the body is empty.")
+    @blp.alt_response(409, schema=ConflictProblemSchema, content_type=PROBLEM_CONTENT_TYPE,
+                      description="Profiles still use the connection; nothing was deleted.")
     @blp.problems(404, 412, 503)
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, id):
-        """Delete a connection permanently."""
+        """Delete a connection permanently, unless a profile still uses it."""
         connection_id = require_guid(id)
         with transaction() as db:
             current = store.find(db, connection_id=connection_id) or not_found(connection_id)
             check_if_match(current)
-            store.delete(db, connection_id)
+            refuse_if_in_use(db, current)
+            try:
+                store.delete(db, connection_id)
+            except sqlite3.IntegrityError:
+                # The foreign key (ON DELETE RESTRICT) refused it: same answer as the check.
+                refuse_if_in_use(db, current)
+                raise
         return empty_ok()
+
+
+def refuse_if_in_use(db, connection):
+    count, profiles = profile_store.using_connection(db, connection["id"], IN_USE_LISTED)
+    if count:
+        listed = "" if count <= IN_USE_LISTED else f" (the first {IN_USE_LISTED} are listed)"
+        them = "them" if count > 1 else "it"
+        abort(409, detail=f"Connection '{connection['alias']}' is in use by {count} "
+                          f"profile{'s' if count > 1 else ''}{listed}; move or delete {them} "
+                          f"first, or deactivate the connection instead.", profiles=profiles)
 
 
 def reject_read_only_changes(changes, current):

@@ -15,7 +15,7 @@ import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 5
 POOL_SIZE = 8
 

@@ -68,6 +68,16 @@ PROVIDERS = {p.id: p for p in (
 )}
 
 
+class Capability(fields.String):
+    """`Chat` or `Embedding`, any case on the way in, canonical on the way out."""
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        canonical = next((c for c in CAPABILITIES if c.lower() == text.lower()), None)
+        if canonical is None:
+            raise ma.ValidationError(f"Capability must be one of {', '.join(CAPABILITIES)}.")
+        return canonical
+
+
 def providers_with(capability):
     return [p.id for p in PROVIDERS.values() if capability in p.capabilities]
 

@@ -15,3 +15,25 @@ CREATE TABLE IF NOT EXISTS connections (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS connections_by_name ON connections (name_folded, alias);
+
+-- Schema version 2: profiles. A profile can never point at a missing connection: the
+-- foreign key refuses both a dangling insert and the delete of a connection in use.
+CREATE TABLE IF NOT EXISTS profiles (
+    id                TEXT PRIMARY KEY,
+    alias             TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    name              TEXT NOT NULL,
+    name_folded       TEXT NOT NULL,
+    capability        TEXT NOT NULL CHECK (capability IN ('Chat', 'Embedding')),
+    model_provider_id TEXT NOT NULL,
+    model_id          TEXT NOT NULL,
+    connection_id     TEXT NOT NULL REFERENCES connections (id) ON DELETE RESTRICT,
+    settings          TEXT,                    -- JSON object or NULL
+    tags              TEXT NOT NULL,           -- JSON array of strings
+    date_created      TEXT NOT NULL,
+    date_modified     TEXT NOT NULL,
+    version           INTEGER NOT NULL
+) STRICT;
+
+-- The in-use check of DELETE /connections/{id} reads this, whatever the number of profiles.
+CREATE INDEX IF NOT EXISTS profiles_by_connection ON profiles (connection_id);
+CREATE INDEX IF NOT EXISTS profiles_by_name ON profiles (name_folded, alias);

@@ -62,6 +62,7 @@ class RequestSchema(ma.Schema):
             "null": f"{name} may not be null.",
             "invalid": f"{name} must be {type_word}.",
             "type": f"{name} must be {type_word}.",
+            "invalid_uuid": f"{name} must be a GUID.",
         }
 
     @ma.validates_schema(pass_original=True, skip_on_field_errors=False)

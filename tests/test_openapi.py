@@ -21,9 +21,12 @@ def test_spec_is_served_as_json(client):
     paths = spec["paths"]
     assert set(paths) == {f"{BASE}{p}" for p in (
         "/providers", "/providers/{provider_id}", "/connections", "/connections/{id}",
-        "/connections/capabilities", "/connections/{alias}/exists")}
+        "/connections/capabilities", "/connections/{alias}/exists",
+        "/profiles", "/profiles/{idOrAlias}")}
     delete = paths[f"{BASE}/connections/{{id}}"]["delete"]["responses"]
-    assert set(delete) >= {"200", "404", "412", "default"}
+    assert set(delete) >= {"200", "404", "409", "412", "default"}
+    conflict = delete["409"]["content"]["application/problem+json"]["schema"]["$ref"]
+    assert conflict == "#/components/schemas/ConflictProblem"
 
 
 def test_errors_are_documented_as_problem_json(client):
