@@ -22,6 +22,7 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(PYTHON) bench/bench_delete.py
+	$(PYTHON) bench/bench_in_use.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
