@@ -92,6 +92,19 @@ def check_if_match(resource):
                           f"\"{resource['version']}\"; nothing was changed.")
 
 
+def reject_read_only_changes(changes, current, keys):
+    """400 naming each read-only field in `keys` sent with a value other than the stored one."""
+    def unchanged(key):
+        sent, stored = changes[key], current[key]
+        if key == "id":
+            return str(sent) == stored
+        return sent.lower() == stored if key == "alias" else sent == stored
+    errors = {key: [f"{key} cannot be changed (it is '{current[key]}')."]
+              for key in keys if key in changes and not unchanged(key)}
+    if errors:
+        abort(400, errors=errors)
+
+
 def empty_ok():
     response = current_app.response_class(status=200)
     del response.headers["Content-Type"]  # no body, so no type (as Umbraco answers)

@@ -8,12 +8,14 @@ from marshmallow import fields, validate
 
 import connection_store as store
 import profile_store
-from api import ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok, with_etag
+from api import (ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok,
+                 reject_read_only_changes, with_etag)
 from db import get_db, transaction
-from providers import CAPABILITIES, PROVIDERS, Capability, mask, providers_with, settings_errors
 from problems import PROBLEM_CONTENT_TYPE, ConflictProblemSchema
-from schemas import (PageQuerySchema, RequestSchema, StrictBoolean, alias_field, ma,
-                     name_field, parse_guid)
+from providers import (CAPABILITIES, PROVIDERS, Capability, mask, providers_with,
+                       settings_errors)
+from schemas import (PageQuerySchema, ReadBackSchema, RequestSchema, StrictBoolean,
+                     alias_field, ma, name_field, parse_guid)
 
 # A 409 lists the profiles in the way; past this many it lists the first ones and counts all.
 IN_USE_LISTED = 100
@@ -64,17 +66,11 @@ class ConnectionCreateSchema(RequestSchema):
             raise ma.ValidationError({"settings": errors})
 
 
-class ConnectionUpdateSchema(RequestSchema):
+class ConnectionUpdateSchema(ReadBackSchema):
     name = name_field()
     isActive = StrictBoolean()
     settings = fields.Dict(keys=fields.String())
-    # Read-only: tolerated so that a client can PUT back what it GOT.
-    id = fields.UUID()
-    alias = fields.String()
-    providerId = fields.String()
-    dateCreated = fields.String()
-    dateModified = fields.String()
-    version = fields.Integer(strict=True)
+    providerId = fields.String()  # read-only, like the ReadBackSchema fields
 
 
 class ConnectionQuerySchema(PageQuerySchema):
@@ -100,7 +96,8 @@ def require_guid(segment):
 
 
 def not_found(connection_id):
-    # The seed's 404, to the letter: exactly type, title, status and detail.
+    # The seed's 404, to the letter: exactly type, title, status and detail. Profiles name
+    # their connection with the same words.
     abort(404, detail=f"Connection with ID '{connection_id}' not found")
 
 
@@ -161,7 +158,7 @@ class ConnectionById(MethodView):
         connection_id = require_guid(id)
         with transaction() as db:
             current = store.find(db, connection_id=connection_id) or not_found(connection_id)
-            reject_read_only_changes(changes, current)
+            reject_read_only_changes(changes, current, ("id", "alias", "providerId"))
             settings = current["settings"]
             if "settings" in changes:
                 settings = keep_masked_secrets(current, changes["settings"])
@@ -200,17 +197,6 @@ def refuse_if_in_use(db, connection):
         abort(409, detail=f"Connection '{connection['alias']}' is in use by {count} "
                           f"profile{'s' if count > 1 else ''}{listed}; move or delete {them} "
                           f"first, or deactivate the connection instead.", profiles=profiles)
-
-
-def reject_read_only_changes(changes, current):
-    stored = {"id": current["id"], "alias": current["alias"], "providerId": current["providerId"]}
-    sent = {"id": str(changes["id"]) if "id" in changes else None,
-            "alias": changes.get("alias", "").lower() or None,
-            "providerId": changes.get("providerId")}
-    errors = {key: [f"{key} cannot be changed (it is '{stored[key]}')."]
-              for key, value in sent.items() if value is not None and value != stored[key]}
-    if errors:
-        abort(400, errors=errors)
 
 
 def keep_masked_secrets(current, sent):

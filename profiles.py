@@ -9,11 +9,13 @@ from marshmallow import fields, validate
 
 import connection_store
 import profile_store as store
-from api import ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok, with_etag
+from api import (ETAG_HEADER, IF_MATCH, TIMESTAMP, blp, check_if_match, empty_ok,
+                 reject_read_only_changes, with_etag)
+from connections import not_found as connection_not_found
 from db import transaction
 from providers import CAPABILITIES, PROVIDERS, Capability
-from schemas import (PageQuerySchema, RequestSchema, StrictFloat, alias_field, ma, name_field,
-                     parse_guid)
+from schemas import (PageQuerySchema, ReadBackSchema, RequestSchema, StrictFloat, alias_field,
+                     ma, name_field, parse_guid)
 
 CHAT_ONLY = ("temperature", "maxTokens", "systemPromptTemplate")
 
@@ -63,19 +65,13 @@ class ProfileCreateSchema(RequestSchema):
         check_settings_type(data["capability"], data.get("settings"))
 
 
-class ProfileUpdateSchema(RequestSchema):
+class ProfileUpdateSchema(ReadBackSchema):
     name = name_field()
     model = fields.Nested(ModelSchema)
     connectionId = fields.UUID()
     settings = fields.Nested(ProfileSettingsSchema, allow_none=True)
     tags = fields.List(fields.String())
-    # Read-only: tolerated so that a client can PUT back what it GOT.
-    id = fields.UUID()
-    alias = fields.String()
-    capability = Capability()
-    dateCreated = fields.String()
-    dateModified = fields.String()
-    version = fields.Integer(strict=True)
+    capability = Capability()  # read-only, like the ReadBackSchema fields
 
 
 class ProfileModelSchema(ma.Schema):
@@ -134,7 +130,7 @@ def connection_for(db, connection_id, capability, model):
     """The profile's connection, checked against the profile: 404 if gone, 400 if unsuitable."""
     connection = connection_store.find(db, connection_id=connection_id)
     if connection is None:
-        abort(404, detail=f"Connection with ID '{connection_id}' not found")
+        connection_not_found(connection_id)
     provider = PROVIDERS[connection["providerId"]]
     errors = {}
     if capability not in provider.capabilities:
@@ -146,23 +142,6 @@ def connection_for(db, connection_id, capability, model):
     if errors:
         abort(400, errors=errors)
     return connection
-
-
-def reject_read_only_changes(changes, current):
-    stored = {"id": current["id"], "alias": current["alias"], "capability": current["capability"]}
-    sent = {"id": str(changes["id"]) if "id" in changes else None,
-            "alias": changes.get("alias", "").lower() or None,
-            "capability": changes.get("capability")}
-    errors = {key: [f"{key} cannot be changed (it is '{stored[key]}')."]
-              for key, value in sent.items() if value is not None and value != stored[key]}
-    if errors:
-        abort(400, errors=errors)
-
-
-def dangling_connection(connection_id):
-    # Reached only if a connection vanished between the check and the write: the foreign
-    # key refused it, and the client gets what the check would have said.
-    abort(404, detail=f"Connection with ID '{connection_id}' not found")
 
 
 @blp.route("/profiles")
@@ -198,7 +177,8 @@ class Profiles(MethodView):
                                        connection_id=connection_id, settings=new["settings"],
                                        tags=new["tags"])
             except sqlite3.IntegrityError:
-                dangling_connection(connection_id)
+                # The connection vanished after the check: the foreign key refused the write.
+                connection_not_found(connection_id)
         return with_etag(profile, 201, Location=url_for("management.ProfileByIdOrAlias",
                                                         idOrAlias=profile["id"]))
 
@@ -220,7 +200,7 @@ class ProfileByIdOrAlias(MethodView):
         """Update a profile; it may move to another connection."""
         with transaction() as db:
             current = find_or_404(db, idOrAlias)
-            reject_read_only_changes(changes, current)
+            reject_read_only_changes(changes, current, ("id", "alias", "capability"))
             connection_id = str(changes.get("connectionId", current["connectionId"]))
             model = changes.get("model", current["model"])
             settings = changes.get("settings", current["settings"])
@@ -235,7 +215,8 @@ class ProfileByIdOrAlias(MethodView):
                                        model=model, connection_id=connection_id,
                                        settings=settings, tags=changes.get("tags", current["tags"]))
             except sqlite3.IntegrityError:
-                dangling_connection(connection_id)
+                # The connection vanished after the check: the foreign key refused the write.
+                connection_not_found(connection_id)
         return with_etag(profile)
 
     @blp.response(200, description="Deleted; the body is empty.")

@@ -75,6 +75,19 @@ class RequestSchema(ma.Schema):
             raise ma.ValidationError({key: [f"Unknown field '{key}'."] for key in unknown})
 
 
+class ReadBackSchema(RequestSchema):
+    """Read-only fields a GET returns, accepted on PUT so a client can send back what it got.
+
+    The view compares the ones that name the resource (`id`, `alias`, and each resource's
+    own) with the stored values: see api.reject_read_only_changes.
+    """
+    id = fields.UUID()
+    alias = fields.String()
+    dateCreated = fields.String()
+    dateModified = fields.String()
+    version = fields.Integer(strict=True)
+
+
 def alias_field(**kwargs):
     return fields.String(validate=validate_alias, **kwargs)
 
