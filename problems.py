@@ -1,5 +1,6 @@
 """RFC 9457 problem details: the one shape of every error the service gives."""
 import http
+import re
 import sqlite3
 
 import marshmallow as ma
@@ -85,6 +86,17 @@ def flatten_errors(messages, prefix=""):
     return flat
 
 
+def _naming_the_field(field, messages):
+    """One message as a sentence that says which field it is about."""
+    message = messages[0]
+    # "providerId" is named by "Provider ID ..." and by "Provider 'x' not found".
+    name = field.split(".")[-1]
+    first_word = re.split(r"(?<!^)(?=[A-Z])", name)[0]
+    if not name.isdigit() and first_word.lower() in message.lower():
+        return message  # "Alias is required.", "Unknown field 'colour'."
+    return f"{field}: {message}"  # "tags.0: Not a valid string."
+
+
 def from_http_exception(error):
     """Turn any werkzeug HTTPException (abort, routing, webargs) into a problem."""
     data = getattr(error, "data", None) or {}
@@ -102,9 +114,11 @@ def from_http_exception(error):
     if errors:
         errors = flatten_errors(errors)
         body_level = errors.pop("", None)
-        detail = detail or (body_level or next(iter(errors.values())))[0]
+        if body_level:
+            detail = detail or f"The request body is not acceptable: {body_level[0]}"
         if errors:
             extra["errors"] = errors
+            detail = detail or _naming_the_field(*next(iter(errors.items())))
     if error.code >= 500 and error.code != 503:
         detail = "The service could not complete the request; the error has been logged."
     return problem_response(error.code, detail or error.description, headers, **extra)

@@ -49,6 +49,7 @@ class RequestSchema(ma.Schema):
 
     # A body with a field the schema does not know is a 400; query strings are not bodies.
     REJECT_UNKNOWN = True
+    error_messages = {"type": "Expected a JSON object."}
 
     class Meta:
         unknown = ma.EXCLUDE  # reported by reject_unknown_fields, with the field's name

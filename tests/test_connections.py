@@ -114,7 +114,8 @@ def test_put_accepts_read_only_fields_equal_to_the_stored_ones(client, create_co
 
 
 @pytest.mark.parametrize("field, value", [
-    ("id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"), ("alias", "other"), ("providerId", "anthropic")])
+    ("id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"), ("alias", "other"), ("alias", ""),
+    ("providerId", "anthropic")])
 def test_put_changing_a_read_only_field_is_400_and_changes_nothing(client, create_connection, field, value):
     created = create_connection()
     response = client.put(f"{BASE}/connections/{created['id']}", json={field: value, "name": "New"})

@@ -106,6 +106,14 @@ def test_capability_must_be_supported_by_the_connections_provider(client, create
     assert list(assert_problem(response, 400)["errors"]) == ["capability"]
 
 
+def test_details_name_the_field(client, connection):
+    body = {"alias": "p", "name": "P", "capability": "Chat", "connectionId": connection["id"],
+            "model": "gpt-4o", "tags": [1]}
+    problem = assert_problem(client.post(f"{BASE}/profiles", json=body), 400)
+    assert problem["errors"] == {"model": ["Expected a JSON object."], "tags.0": ["Not a valid string."]}
+    assert problem["detail"] == "model: Expected a JSON object."
+
+
 def test_embedding_settings(client, connection, create_profile):
     profile = create_profile(alias="embed", capability="Embedding", settings={"$type": "embedding"})
     assert profile["settings"] == {"$type": "embedding"}

@@ -50,7 +50,8 @@ def test_malformed_json_is_400(client, raw):
 @pytest.mark.parametrize("raw", [b"[]", b'"text"', b"null", b"42"])
 def test_json_that_is_not_an_object_is_400(client, raw):
     response = client.post(f"{BASE}/connections", data=raw, content_type="application/json")
-    assert_problem(response, 400)
+    assert_problem(response, 400,
+                   "The request body is not acceptable: Expected a JSON object.")
 
 
 def test_body_over_64_kib_is_413_even_with_the_wrong_type(client):
