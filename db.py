@@ -113,6 +113,9 @@ def init_app(app):
     # A new machine needs no init step: the tables are created on first start.
     with app.app_context():
         apply_schema(get_db())
+    # Hand no open connection to a process forked from this one (gunicorn --preload):
+    # sqlite3 connections must not cross a fork. Requests open their own on first use.
+    pool.close_all()
 
 
 @click.command("init-db")
