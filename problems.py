@@ -29,6 +29,9 @@ _CONTROL_KEYS = {"detail", "errors", "messages", "headers", "exc", "schema"}
 _UNAVAILABLE = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_FULL",
                 "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PROTOCOL"}
 
+# What a client learns of a bug: nothing of it (the log has the traceback).
+_INTERNAL_ERROR = "The service could not complete the request; the error has been logged."
+
 
 class ProblemSchema(ma.Schema):
     """Documents (never dumps) the body of every error response."""
@@ -120,7 +123,7 @@ def from_http_exception(error):
             extra["errors"] = errors
             detail = detail or _naming_the_field(*next(iter(errors.items())))
     if error.code >= 500 and error.code != 503:
-        detail = "The service could not complete the request; the error has been logged."
+        detail = _INTERNAL_ERROR
     return problem_response(error.code, detail or error.description, headers, **extra)
 
 
@@ -134,4 +137,4 @@ def from_database_error(error):
             503, "The database is unavailable (locked, read-only or full); nothing was changed. "
                  "Try again later.", {"Retry-After": "5"})
     current_app.logger.exception("Database error")
-    return problem_response(500, "The service could not complete the request; the error has been logged.")
+    return problem_response(500, _INTERNAL_ERROR)
