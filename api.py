@@ -1,6 +1,8 @@
 """flask-smorest wiring: problem+json for every error, 400 for validation, one Blueprint."""
 import http
 import json
+import math
+import re
 import sqlite3
 
 import flask_smorest
@@ -21,6 +23,22 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite(text):
+    # 1e999 parses as infinity, which no JSON response could carry back.
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large a number")
+    return number
+
+
+def parse_json_body(data):
+    """The body as JSON that can be stored and sent back: UTF-8, finite numbers, and no
+    unpaired surrogate escapes ("\\ud800"), which SQLite and UTF-8 output both refuse."""
+    body = json.loads(data.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite)
+    json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return body
+
+
 class JsonBodyParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
@@ -33,9 +51,11 @@ class JsonBodyParser(FlaskParser):
         if not core.is_json(req.mimetype):
             abort(415, detail="The request body must be JSON: send Content-Type: application/json.")
         try:
-            return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
-        except (UnicodeDecodeError, ValueError) as exc:
+            return parse_json_body(data)
+        except (UnicodeError, ValueError) as exc:
             abort(400, exc=exc, detail=f"The request body is not valid JSON: {exc}")
+        except RecursionError as exc:
+            abort(400, exc=exc, detail="The request body is not valid JSON: nested too deeply.")
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -85,9 +105,16 @@ def with_etag(resource, status=200, **headers):
     return resource, status, {"ETag": f'"{resource["version"]}"', **headers}
 
 
+# RFC 9110 If-Match: "*" or a list of entity tags; werkzeug's parser would also take bare words.
+_IF_MATCH_SYNTAX = re.compile(r'\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*')
+
+
 def check_if_match(resource):
     """412 unless If-Match is absent, `*`, or lists the strong tag of the current version."""
-    if "If-Match" in request.headers and not request.if_match.contains(str(resource["version"])):
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    if not _IF_MATCH_SYNTAX.fullmatch(header) or not request.if_match.contains(str(resource["version"])):
         abort(412, detail=f"If-Match does not match the current ETag "
                           f"\"{resource['version']}\"; nothing was changed.")
 

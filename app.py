@@ -26,6 +26,8 @@ def create_app(test_config=None):
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    # "//" in a path would otherwise be a 308 redirect with an HTML body; make it a 404 problem.
+    app.url_map.merge_slashes = False
     db.init_app(app)
     # Imported for their routes on the one management Blueprint.
     import connections  # noqa: F401

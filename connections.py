@@ -52,16 +52,14 @@ class ConnectionPageSchema(ma.Schema):
 class ConnectionCreateSchema(RequestSchema):
     alias = alias_field(required=True)
     name = name_field(required=True)
-    providerId = fields.String(required=True)
+    providerId = fields.String(required=True, validate=validate.OneOf(
+        list(PROVIDERS), error="Provider '{input}' not found"))
     isActive = StrictBoolean(load_default=True)
     settings = fields.Dict(keys=fields.String(), required=True)
 
     @ma.validates_schema
     def settings_suit_provider(self, data, **kwargs):
-        provider = PROVIDERS.get(data["providerId"])
-        if provider is None:
-            raise ma.ValidationError(f"Provider '{data['providerId']}' not found", "providerId")
-        errors = settings_errors(provider, data["settings"])
+        errors = settings_errors(PROVIDERS[data["providerId"]], data["settings"])
         if errors:
             raise ma.ValidationError({"settings": errors})
 
@@ -75,7 +73,7 @@ class ConnectionUpdateSchema(ReadBackSchema):
 
 class ConnectionQuerySchema(PageQuerySchema):
     providerId = fields.String(validate=validate.Length(min=1, error="Provider ID must not be empty."))
-    capability = Capability(metadata={"enum": list(CAPABILITIES)})
+    capability = Capability()
 
 
 class ExistsQuerySchema(RequestSchema):

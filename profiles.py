@@ -54,7 +54,7 @@ class ProfileSettingsSchema(RequestSchema):
 class ProfileCreateSchema(RequestSchema):
     alias = alias_field(required=True)
     name = name_field(required=True)
-    capability = Capability(required=True, metadata={"enum": list(CAPABILITIES)})
+    capability = Capability(required=True)
     model = fields.Nested(ModelSchema, required=True)
     connectionId = fields.UUID(required=True)
     settings = fields.Nested(ProfileSettingsSchema, allow_none=True, load_default=None)
@@ -107,7 +107,7 @@ class ProfilePageSchema(ma.Schema):
 
 class ProfileQuerySchema(PageQuerySchema):
     connectionId = fields.UUID()
-    capability = Capability(metadata={"enum": list(CAPABILITIES)})
+    capability = Capability()
 
 
 def check_settings_type(capability, settings):

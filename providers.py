@@ -70,6 +70,11 @@ PROVIDERS = {p.id: p for p in (
 
 class Capability(fields.String):
     """`Chat` or `Embedding`, any case on the way in, canonical on the way out."""
+    def __init__(self, **kwargs):
+        # The spec's way of saying "any case": each letter either way.
+        any_case = "|".join("".join(f"[{ch.upper()}{ch.lower()}]" for ch in c) for c in CAPABILITIES)
+        super().__init__(metadata={"pattern": f"^({any_case})$"}, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         canonical = next((c for c in CAPABILITIES if c.lower() == text.lower()), None)

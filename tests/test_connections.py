@@ -146,7 +146,7 @@ def test_put_validation_errors_are_400_naming_the_field(client, create_connectio
     response = client.put(f"{BASE}/connections/{created['id']}", json=body)
     problem = assert_problem(response, 400)
     assert field in problem["errors"]
-    assert problem["detail"] in problem["errors"][field]
+    assert problem["detail"] in (problem["errors"][field][0], f"{field}: {problem['errors'][field][0]}")
     assert client.get(f"{BASE}/connections/{created['id']}").get_json() == created
 
 
@@ -179,8 +179,8 @@ def test_put_if_match(client, create_connection):
     ({"isActive": "yes"}, "isActive", "Is active must be true or false."),
     ({"settings": {"apiKey": ""}}, "settings.apiKey", "API Key is required."),
     ({"settings": {"apiKey": "sk-abcdefgh", "organizationId": [1]}}, "settings.organizationId", None),
-    ({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}, "id", "Unknown field 'id'."),
-    ({"version": 1}, "version", "Unknown field 'version'."),
+    ({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}, "id", None),
+    ({"version": 1}, "version", None),
 ])
 def test_create_validation(client, overrides, field, detail):
     body = assert_problem(client.post(f"{BASE}/connections", json={**OPENAI, **overrides}), 400)
@@ -188,6 +188,12 @@ def test_create_validation(client, overrides, field, detail):
     if detail:
         assert body["detail"] == detail and body["errors"][field] == [detail]
     assert client.get(f"{BASE}/connections").get_json()["total"] == 0
+
+
+def test_unknown_fields_are_named(client):
+    body = assert_problem(client.post(f"{BASE}/connections", json={**OPENAI, "version": 1}), 400,
+                          "version: Unknown field.")
+    assert body["errors"] == {"version": ["Unknown field."]}
 
 
 @pytest.mark.parametrize("missing", ["alias", "name", "providerId", "settings"])

@@ -155,3 +155,44 @@ def test_read_only_database_is_503_and_reads_still_work(app, client, create_conn
     assert_problem(client.post(f"{BASE}/connections", json={**OPENAI, "alias": "second"}), 503)
     assert client.get(url).get_json() == created
     assert total(client) == 1
+
+
+# Found by fuzzing the running service against its own spec (schemathesis) and by hand.
+
+@pytest.mark.parametrize("raw, reason", [
+    (b'{"alias": "x", "name": "\\ud800"}', "surrogate"),
+    (b'{"settings": {"organizationId": 1e999}}', "too large"),
+    (b'{"settings": {"organizationId": -1e999}}', "too large"),
+    (b"[" * 30000, "nested too deeply"),
+])
+def test_json_that_could_not_be_stored_or_sent_back_is_400(client, raw, reason):
+    response = client.post(f"{BASE}/connections", data=raw, content_type="application/json")
+    assert reason in assert_problem(response, 400)["detail"]
+    assert total(client) == 0
+
+
+@pytest.mark.parametrize("query", ["skip=9223372036854775808", "skip=99999999999999999999",
+                                   "take=+5", "take=%205", "take=1_0", "take=%EF%BC%95"])
+def test_out_of_range_or_malformed_integers_are_400(client, query):
+    field = query.split("=")[0]
+    assert field in assert_problem(client.get(f"{BASE}/connections?{query}"), 400)["errors"]
+
+
+def test_the_largest_skip_is_accepted(client):
+    response = client.get(f"{BASE}/connections?skip=9223372036854775807")
+    assert response.get_json() == {"items": [], "total": 0}
+
+
+@pytest.mark.parametrize("path", ["/connections//3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                                  "/providers//openai", "/connections/%2F/exists"])
+def test_double_slashes_are_a_404_problem_not_an_html_redirect(client, path):
+    assert_problem(client.delete(f"{BASE}{path}"), 404)
+    assert_problem(client.get(f"{BASE}{path}"), 404)
+
+
+@pytest.mark.parametrize("if_match", ["1", '"1', "W/1", "1, 2"])
+def test_if_match_that_is_not_rfc_9110_syntax_matches_nothing(client, create_connection, if_match):
+    created = create_connection()
+    response = client.delete(f"{BASE}/connections/{created['id']}", headers={"If-Match": if_match})
+    assert_problem(response, 412)
+    assert client.get(f"{BASE}/connections/{created['id']}").status_code == 200
