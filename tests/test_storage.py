@@ -100,3 +100,24 @@ def test_a_newer_schema_is_refused(tmp_path):
         assert "newer than this service" in str(error)
     else:
         raise AssertionError("a newer database schema was accepted")
+
+
+def test_a_version_1_database_is_upgraded_in_place(tmp_path):
+    """Databases made before profiles existed gain the profiles table and keep their data."""
+    path = tmp_path / "v1.sqlite"
+    with open(os.path.join(ROOT, "schema.sql")) as f:
+        version_1 = f.read().split("-- Schema version 2")[0]
+    with sqlite3.connect(path) as conn:
+        conn.executescript(version_1)
+        conn.execute(
+            "INSERT INTO connections VALUES ('3fa85f64-5717-4562-b3fc-2c963f66afa6', 'old', 'Old', "
+            "'old', 'openai', 1, '{\"apiKey\": \"sk-old-secret-1\"}', '2024-01-15T10:30:00Z', "
+            "'2024-01-15T10:30:00Z', 1)")
+        conn.execute("PRAGMA user_version = 1")
+    app = create_app({"DATABASE": str(path)})
+    client = app.test_client()
+    assert client.get(f"{BASE}/connections/old").get_json()["settings"]["apiKey"] == "sk-***"
+    assert client.get(f"{BASE}/profiles").get_json() == {"items": [], "total": 0}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    app.extensions["db_pool"].close_all()
