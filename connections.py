@@ -77,7 +77,6 @@ class ConnectionQuerySchema(PageQuerySchema):
 
 
 class ExistsQuerySchema(RequestSchema):
-    REJECT_UNKNOWN = False
     excludeId = fields.UUID()
 
 
