@@ -62,10 +62,12 @@ def _json_or_null(value):
 
 def using_connection(db, connection_id, limit):
     """(how many profiles use the connection, the first `limit` of them by name)."""
-    count = db.execute("SELECT count(*) FROM profiles WHERE connection_id = ?",
-                       (connection_id,)).fetchone()[0]
     rows = db.execute("SELECT id, alias, name FROM profiles WHERE connection_id = ? "
                       "ORDER BY name_folded, alias LIMIT ?", (connection_id, limit)).fetchall()
+    count = len(rows)
+    if count == limit:  # only a full page can hide more: the common, unused case is one query
+        count = db.execute("SELECT count(*) FROM profiles WHERE connection_id = ?",
+                           (connection_id,)).fetchone()[0]
     return count, [dict(row) for row in rows]
 
 
