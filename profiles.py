@@ -62,7 +62,9 @@ class ProfileCreateSchema(RequestSchema):
 
     @ma.validates_schema
     def settings_suit_capability(self, data, **kwargs):
-        check_settings_type(data["capability"], data.get("settings"))
+        errors = settings_type_errors(data["capability"], data.get("settings"))
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class ProfileUpdateSchema(ReadBackSchema):
@@ -110,10 +112,12 @@ class ProfileQuerySchema(PageQuerySchema):
     capability = Capability()
 
 
-def check_settings_type(capability, settings):
-    if settings is not None and settings["$type"] != capability.lower():
-        raise ma.ValidationError({"settings": {"$type": [
-            f"{capability} profiles take settings of $type '{capability.lower()}'."]}})
+def settings_type_errors(capability, settings):
+    """Messages for settings whose $type does not suit the capability; empty when it does."""
+    if settings is None or settings["$type"] == capability.lower():
+        return {}
+    return {"settings": {"$type": [
+        f"{capability} profiles take settings of $type '{capability.lower()}'."]}}
 
 
 def find_or_404(db, id_or_alias):
@@ -204,10 +208,9 @@ class ProfileByIdOrAlias(MethodView):
             connection_id = str(changes.get("connectionId", current["connectionId"]))
             model = changes.get("model", current["model"])
             settings = changes.get("settings", current["settings"])
-            try:
-                check_settings_type(current["capability"], settings)
-            except ma.ValidationError as error:
-                abort(400, errors=error.messages)
+            errors = settings_type_errors(current["capability"], settings)
+            if errors:
+                abort(400, errors=errors)
             connection_for(db, connection_id, current["capability"], model)
             check_if_match(current)
             try:
